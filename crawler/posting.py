@@ -1,0 +1,82 @@
+"""The normalised job posting: what every spider's pipeline produces.
+
+A plain dataclass so that `snapshots/` and tests can use it without importing Scrapy.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+# Fields whose change is a real change of the posting. Anything else (fetch times,
+# relative ages, liveness badges) is volatile and must never produce an `updated` event.
+MEANINGFUL_FIELDS: tuple[str, ...] = (
+    "title",
+    "company",
+    "location",
+    "workplace",
+    "employment_type",
+    "seniority",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "description",
+    "apply_url",
+    "valid_through",
+)
+
+
+@dataclass
+class Posting:
+    source: str
+    external_id: str
+    title: str
+    url: str | None = None
+    apply_url: str | None = None
+    company: str | None = None
+    location: str | None = None
+    city: str | None = None
+    region: str | None = None
+    country: str | None = None
+    workplace: str | None = None
+    employment_type: str | None = None
+    seniority: str | None = None
+    salary_min: float | None = None
+    salary_max: float | None = None
+    salary_currency: str | None = None
+    salary_period: str | None = None
+    salary_source: str | None = None
+    salary_text: str | None = None
+    posted_at: str | None = None
+    posted_precision: str | None = None
+    valid_through: str | None = None
+    liveness_confirmed_at: str | None = None
+    requisition_id: str | None = None
+    tags: list[str] = field(default_factory=list)
+    description: str = ""
+    closed_hint: bool = False
+    content_hash: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Posting":
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+POSTING_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Posting))
+
+
+def content_hash(values: dict[str, Any] | Posting, ignore: Iterable[str] = ()) -> str:
+    """Hash of the meaningful fields only, so volatile text never looks like a change."""
+    if isinstance(values, Posting):
+        values = values.to_dict()
+    skip = set(ignore)
+    payload = {name: values.get(name) for name in MEANINGFUL_FIELDS if name not in skip}
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]

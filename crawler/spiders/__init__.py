@@ -1,0 +1,29 @@
+"""Spiders, one module per source kind, registered by their `kind` name.
+
+Adding a kind is one new module with a class decorated by `@register`; import it below.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from crawler.spiders.base import JobSpider
+
+SPIDERS: dict[str, type["JobSpider"]] = {}
+
+
+def register(cls: type["JobSpider"]) -> type["JobSpider"]:
+    if cls.kind in SPIDERS:
+        raise ValueError(f"source kind {cls.kind!r} registered twice")
+    SPIDERS[cls.kind] = cls
+    return cls
+
+
+def spider_for(kind: str) -> type["JobSpider"]:
+    try:
+        return SPIDERS[kind]
+    except KeyError:
+        raise KeyError(f"unknown source kind {kind!r}; known: {', '.join(sorted(SPIDERS))}") from None
+
+
+from crawler.spiders import greenhouse, lever  # noqa: E402,F401  (registration side effect)

@@ -1,0 +1,288 @@
+"""The YAML config: pydantic models, `${ENV}` substitution, errors that name the key and line."""
+from __future__ import annotations
+
+import os
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from crawler.spiders import SPIDERS
+
+
+class ConfigError(Exception):
+    """A config that cannot be used; the message names the key (and line) at fault."""
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)?\s*$", re.I)
+_UNIT = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(value: Any) -> timedelta:
+    """`90`, `90s`, `15m`, `1h`, `30d`, `2w` → timedelta."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return timedelta(seconds=value)
+    match = _DURATION.match(str(value))
+    if not match:
+        raise ValueError(f"not a duration: {value!r} (use e.g. 90s, 15m, 1h, 30d)")
+    return timedelta(seconds=float(match.group(1)) * _UNIT[(match.group(2) or "s").lower()])
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Schedule(Strict):
+    every: Duration | None = None
+    cron: str | None = None
+    jitter: Duration | None = None
+
+    @model_validator(mode="after")
+    def one_trigger(self) -> "Schedule":
+        if (self.every is None) == (self.cron is None):
+            raise ValueError("give exactly one of 'every' or 'cron'")
+        if self.cron is not None:
+            from apscheduler.triggers.cron import CronTrigger
+            try:
+                CronTrigger.from_crontab(self.cron)
+            except ValueError as exc:
+                raise ValueError(f"bad cron expression {self.cron!r}: {exc}") from None
+        if self.every is not None and self.every.total_seconds() <= 0:
+            raise ValueError("'every' must be positive")
+        return self
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: (v.total_seconds() if isinstance(v, timedelta) else v)
+                for k, v in self.model_dump().items() if v is not None}
+
+
+class Listing(Strict):
+    links: str
+    next: str | None = None
+
+
+class Source(Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    kind: str
+    board: str | None = None
+    company: str | None = None
+    base_url: str | None = None
+    start_urls: list[str] = []
+    listing: Listing | None = None
+    fields: dict[str, str] = {}
+    page_size: int | None = Field(default=None, ge=1)
+    schedule: Schedule = Schedule(every=timedelta(hours=1))
+    timeout: Duration = timedelta(minutes=10)
+    robots: bool | None = None
+    ignore_fields: list[str] = []
+    notify_on_first_run: bool = False
+    enabled: bool = True
+    settings: dict[str, Any] = {}  # raw Scrapy setting overrides, for experts
+
+    @field_validator("kind")
+    @classmethod
+    def known_kind(cls, kind: str) -> str:
+        if kind not in SPIDERS:
+            raise ValueError(f"unknown kind {kind!r}; known kinds: {', '.join(sorted(SPIDERS))}")
+        return kind
+
+    @model_validator(mode="after")
+    def kind_requirements(self) -> "Source":
+        missing = [key for key in SPIDERS[self.kind].requires if not getattr(self, key)]
+        if missing:
+            raise ValueError(f"a {self.kind} source needs {', '.join(repr(m) for m in missing)}")
+        return self
+
+    def spider_options(self) -> dict[str, Any]:
+        """What the spider sees: the source's own keys, nothing about scheduling or alerts."""
+        return self.model_dump(mode="json", exclude={"name", "kind", "schedule", "timeout", "robots",
+                                                     "ignore_fields", "notify_on_first_run", "enabled",
+                                                     "settings"}, exclude_none=True)
+
+
+class Detection(Strict):
+    closed_after_missed_runs: int = Field(default=2, ge=1)
+    stale_after: Duration = timedelta(days=30)
+
+
+class Crawl(Strict):
+    user_agent: str = "hirewatch/0.1 (job-posting monitor)"
+    contact: str | None = None  # a URL or address put in the User-Agent, so board owners can reach you
+    obey_robots: bool = True
+    autothrottle: bool = True
+    concurrent_requests_per_domain: int = Field(default=2, ge=1)
+    download_delay: float = Field(default=0.0, ge=0)
+    download_timeout: float = Field(default=30.0, gt=0)
+    retry_times: int = Field(default=2, ge=0)
+    http_cache: bool = True
+    cache_dir: Path | None = None
+
+
+class Channel(Strict):
+    url: str
+
+
+EventKind = Literal["new", "also_posted", "updated", "stale", "closed", "reopened", "source_health"]
+
+
+class Filter(Strict):
+    keywords: list[str] = []
+    exclude_keywords: list[str] = []
+    companies: list[str] = []
+    sources: list[str] = []
+    workplace: list[Literal["remote", "hybrid", "onsite"]] = []
+    salary_min: float | None = None
+
+
+class Subscription(Strict):
+    name: str
+    channels: list[str]
+    events: list[EventKind] = ["new", "updated", "closed", "reopened"]
+    filter: Filter = Filter()
+    mode: Literal["instant", "digest"] = "instant"
+    digest: Schedule | None = None
+
+
+class Notify(Strict):
+    channels: dict[str, Channel] = {}
+    subscriptions: list[Subscription] = []
+    max_attempts: int = Field(default=5, ge=1)
+    retry_backoff: Duration = timedelta(seconds=30)
+    max_per_message: int = Field(default=20, ge=1)
+
+    @model_validator(mode="after")
+    def channels_exist(self) -> "Notify":
+        for sub in self.subscriptions:
+            unknown = [c for c in sub.channels if c not in self.channels]
+            if unknown:
+                raise ValueError(f"subscription {sub.name!r} names unknown channel(s): {', '.join(unknown)}")
+        return self
+
+
+class Config(Strict):
+    database: Path = Path("hirewatch.db")
+    sources: list[Source] = []
+    detection: Detection = Detection()
+    crawl: Crawl = Crawl()
+    notify: Notify = Notify()
+
+    @model_validator(mode="after")
+    def unique_names(self) -> "Config":
+        seen: set[str] = set()
+        for source in self.sources:
+            if source.name in seen:
+                raise ValueError(f"two sources are named {source.name!r}")
+            seen.add(source.name)
+        return self
+
+    def source(self, name: str) -> Source:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        raise ConfigError(f"no source named {name!r}; sources: {', '.join(s.name for s in self.sources)}")
+
+
+# -- loading ------------------------------------------------------------------------------------
+
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def substitute(value: str, where: str) -> str:
+    def repl(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        if name in os.environ:
+            return os.environ[name]
+        if default is not None:
+            return default
+        raise ConfigError(f"{where}: environment variable {name} is not set")
+    return _ENV.sub(repl, value)
+
+
+def _expand(data: Any, path: tuple[Any, ...] = ()) -> Any:
+    if isinstance(data, dict):
+        return {k: _expand(v, path + (k,)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_expand(v, path + (i,)) for i, v in enumerate(data)]
+    if isinstance(data, str) and "${" in data:
+        return substitute(data, _dotted(path))
+    return data
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """The line of the deepest YAML node on the error's path (for an unknown key, the key itself)."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == part:
+                    line, node = key.start_mark.line + 1, value
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _describe(error: dict[str, Any], root: yaml.Node | None, source_name: str) -> str:
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    line = _line(root, loc)
+    where = f"{source_name}:{line}: " if line else f"{source_name}: "
+    if error["type"] == "extra_forbidden":
+        return f"{where}unknown key '{_dotted(loc)}'"
+    if error["type"] == "missing":
+        return f"{where}missing required key '{_dotted(loc)}'"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{where}'{_dotted(loc)}': {message}"
+
+
+def loads(text: str, name: str = "<config>", base_dir: Path | None = None) -> Config:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name}:{mark.line + 1}" if mark else name
+        raise ConfigError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{name}: the config must be a mapping of keys (database, sources, notify, ...)")
+    try:
+        config = Config.model_validate(_expand(data))
+    except ValidationError as exc:
+        raise ConfigError("\n".join(_describe(e, root, name) for e in exc.errors())) from None
+    if base_dir is not None and not config.database.is_absolute():
+        config.database = base_dir / config.database
+    return config
+
+
+def load(path: str | Path | None = None) -> Config:
+    """Load the config from PATH, else $HIREWATCH_CONFIG, else ./config.yaml."""
+    path = Path(path or os.environ.get("HIREWATCH_CONFIG") or "config.yaml")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file (pass --config PATH or set HIREWATCH_CONFIG; "
+                          f"config.example.yaml is a start)") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    return loads(text, str(path), path.resolve().parent)

@@ -103,6 +103,11 @@ def ensure_schema(db: Database) -> None:
         pk="id", not_null={"channel", "status"}, defaults={"attempts": 0, "status": "pending"},
         if_not_exists=True,
     )
+    db["digests"].create(
+        {"id": int, "subscription": str, "created_at": str, "period_start": str, "period_end": str,
+         "event_ids": str},
+        pk="id", not_null={"subscription", "created_at"}, if_not_exists=True,
+    )
     db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
     db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
 

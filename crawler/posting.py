@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -72,11 +73,32 @@ class Posting:
 POSTING_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Posting))
 
 
+# Text boards print into descriptions that changes without the posting changing.
+_VOLATILE = re.compile(
+    r"(?im)("
+    r"\b(?:over\s+|be among the first\s+)?\d[\d,.]*\+?\s*k?\s+(?:applicants?|applications)"
+    r"(?:\s+(?:have\s+)?applied)?"
+    r"|\b\d[\d,.]*\+?\s+(?:candidates|people)\s+(?:have\s+)?(?:applied|clicked apply)"
+    r"|\b(?:re)?(?:posted|updated|active)\s+(?:\d+\+?\s+\w+\s+ago|today|yesterday|just now)"
+    r"|\b\d+\+?\s+(?:second|minute|hour|day|week|month|year)s?\s+ago"
+    r"|confirmed live in the last \d+ \w+"
+    r"|\bviewed\s+\d[\d,]*\s+times"
+    r")"
+)
+
+
+def stable_text(text: str) -> str:
+    """Description text without volatile phrases and whitespace differences, for comparing."""
+    return " ".join(_VOLATILE.sub(" ", text).split())
+
+
 def content_hash(values: dict[str, Any] | Posting, ignore: Iterable[str] = ()) -> str:
     """Hash of the meaningful fields only, so volatile text never looks like a change."""
     if isinstance(values, Posting):
         values = values.to_dict()
     skip = set(ignore)
     payload = {name: values.get(name) for name in MEANINGFUL_FIELDS if name not in skip}
+    if payload.get("description"):
+        payload["description"] = stable_text(payload["description"])
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]

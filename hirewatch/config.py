@@ -108,9 +108,16 @@ class Source(Strict):
                                                      "settings"}, exclude_none=True)
 
 
+class Identity(Strict):
+    """Cross-board matching thresholds (rapidfuzz scores, 0–100)."""
+    strong_similarity: float = Field(default=95.0, ge=0, le=100)
+    possible_similarity: float = Field(default=60.0, ge=0, le=100)
+
+
 class Detection(Strict):
     closed_after_missed_runs: int = Field(default=2, ge=1)
     stale_after: Duration = timedelta(days=30)
+    identity: Identity = Identity()
 
 
 class Crawl(Strict):

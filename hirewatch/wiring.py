@@ -11,6 +11,7 @@ from notify.outbox import Policy
 from notify.subscriptions import Subscription, route
 from scheduler.crawl import Router, SourceJob
 from snapshots.detect import Rules
+from snapshots.identity import IdentityRules
 
 
 def scrapy_settings(config: Config, source: Source) -> dict[str, Any]:
@@ -37,7 +38,8 @@ def source_job(config: Config, source: Source) -> SourceJob:
         name=source.name, kind=source.kind, options=source.spider_options(),
         settings=scrapy_settings(config, source), timeout=source.timeout.total_seconds(),
         rules=Rules(closed_after_missed_runs=config.detection.closed_after_missed_runs,
-                    stale_after=config.detection.stale_after, ignore_fields=tuple(source.ignore_fields)),
+                    stale_after=config.detection.stale_after, ignore_fields=tuple(source.ignore_fields),
+                    identity=IdentityRules(**config.detection.identity.model_dump())),
         notify_on_first_run=source.notify_on_first_run,
     )
 

@@ -14,8 +14,9 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from sqlite_utils import Database
 
-from crawler.posting import MEANINGFUL_FIELDS, Posting, content_hash
+from crawler.posting import MEANINGFUL_FIELDS, Posting, content_hash, stable_text
 from snapshots.completeness import COMPLETE, Outcome
+from snapshots.identity import EXACT, STRONG, IdentityRules, keys, link_new
 from snapshots.schema import VERSION_FIELDS
 
 CHUNK = 500
@@ -26,6 +27,7 @@ class Rules:
     closed_after_missed_runs: int = 2
     stale_after: timedelta = timedelta(days=30)
     ignore_fields: tuple[str, ...] = ()
+    identity: IdentityRules = IdentityRules()
 
 
 @dataclass
@@ -47,7 +49,11 @@ def detect(db: Database, source: str, run_id: int, postings: Iterable[Posting], 
            rules: Rules, now: datetime, baseline: bool) -> Detection:
     at = iso(now)
     incoming: dict[str, Posting] = {}
+    gone: set[str] = set()  # postings whose own page says they are closed: no content to keep
     for posting in postings:
+        if posting.closed_hint:
+            gone.add(posting.external_id)
+            continue
         posting.content_hash = content_hash(posting, rules.ignore_fields)
         incoming[posting.external_id] = posting  # a board listing a posting twice: the last copy wins
 
@@ -68,8 +74,11 @@ def detect(db: Database, source: str, run_id: int, postings: Iterable[Posting], 
 
     _insert_new(db, source, new, at)
     ids = _ids(db, source, [p.external_id for p in new])
+    links = link_new(db, source, [(ids[p.external_id], p) for p in new], rules.identity, at)
     for posting in new:
-        event("new", ids[posting.external_id])
+        pid = ids[posting.external_id]
+        link = links[pid]
+        event("also_posted" if link.strength in (EXACT, STRONG) else "new", pid, note=link.note())
 
     versions: list[tuple[int, int, Posting]] = [(ids[p.external_id], 1, p) for p in new]
     for posting in changed:
@@ -86,12 +95,13 @@ def detect(db: Database, source: str, run_id: int, postings: Iterable[Posting], 
     _insert_versions(db, versions, run_id, at)
 
     if outcome.status == COMPLETE:
-        for posting_id in _count_misses(db, source, set(incoming), stored, rules.closed_after_missed_runs):
+        for posting_id in _count_misses(db, source, set(incoming) | gone, stored, rules.closed_after_missed_runs):
             event("closed", posting_id)
-    for posting in seen:
-        if posting.closed_hint and stored[posting.external_id]["status"] != "closed":
-            _set_status(db, [stored[posting.external_id]["id"]], "closed")
-            event("closed", stored[posting.external_id]["id"], note="the posting says it no longer accepts applications")
+        # A posting's own page saying it is gone is a hint; a complete run makes it count.
+        hinted = [stored[ext]["id"] for ext in gone if ext in stored and stored[ext]["status"] != "closed"]
+        _set_status(db, hinted, "closed")
+        for posting_id in hinted:
+            event("closed", posting_id, note="its page says it is gone or no longer accepts applications")
 
     for posting_id, kind, note in _freshness(db, source, set(incoming), rules.stale_after, now):
         if kind == "stale":
@@ -100,6 +110,8 @@ def detect(db: Database, source: str, run_id: int, postings: Iterable[Posting], 
             event("updated", posting_id, {"status": ["stale", "active"]}, note)
 
     db["events"].insert_all(events, batch_size=CHUNK)
+    db.execute("UPDATE events SET job_id = (SELECT job_id FROM postings WHERE postings.id = events.posting_id) "
+               "WHERE run_id = ? AND posting_id IS NOT NULL", [run_id])
     event_ids = [r["id"] for r in db.query("SELECT id FROM events WHERE run_id = ? ORDER BY id", [run_id])]
     counts: dict[str, int] = {}
     for e in events:
@@ -116,6 +128,8 @@ def diff(old: dict[str, Any], new: Posting, ignore: Iterable[str] = ()) -> tuple
         if name in skip:
             continue
         before, after = old.get(name), getattr(new, name)
+        if name == "description" and stable_text(before or "") == stable_text(after or ""):
+            continue
         if _same(before, after):
             continue
         if name == "description":
@@ -133,7 +147,8 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _text_diff(before: str, after: str, limit: int = 600) -> tuple[str, str, str]:
-    a, b = before.splitlines(), after.splitlines()
+    a = [line.strip() for line in before.splitlines() if line.strip()]
+    b = [line.strip() for line in after.splitlines() if line.strip()]
     lines = list(difflib.unified_diff(a, b, "before", "after", n=1, lineterm=""))[2:]
     removed = "\n".join(line[1:] for line in lines if line.startswith("-"))
     added = "\n".join(line[1:] for line in lines if line.startswith("+"))
@@ -166,7 +181,7 @@ def _columns(posting: Posting) -> dict[str, Any]:
 
 
 def _insert_new(db: Database, source: str, new: list[Posting], at: str) -> None:
-    rows = [{**_columns(p), "source": source, "external_id": p.external_id, "first_seen_at": at,
+    rows = [{**_columns(p), **keys(p), "source": source, "external_id": p.external_id, "first_seen_at": at,
              "last_seen_at": at, "last_changed_at": at, "status": "active", "missed_runs": 0, "version": 1}
             for p in new]
     db["postings"].insert_all(rows, batch_size=CHUNK)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 4
 
 POSTING_COLUMNS: dict[str, type] = {
     "id": int,
@@ -41,6 +41,8 @@ POSTING_COLUMNS: dict[str, type] = {
     "missed_runs": int,
     "version": int,
     "job_id": int,
+    "company_key": str,
+    "title_key": str,
 }
 
 # The fields a version keeps: everything the board said, nothing the store derived.
@@ -74,7 +76,7 @@ def ensure_schema(db: Database) -> None:
         pk="id", not_null={"source", "started_at", "status"}, if_not_exists=True,
     )
     db["jobs"].create(
-        {"id": int, "company": str, "title_key": str, "title": str, "created_at": str},
+        {"id": int, "company": str, "title_key": str, "title": str, "created_at": str, "founder_id": int},
         pk="id", if_not_exists=True,
     )
     db["postings"].create(
@@ -82,7 +84,8 @@ def ensure_schema(db: Database) -> None:
         defaults={"status": "active", "missed_runs": 0, "tags": "[]"}, if_not_exists=True,
     )
     db["job_links"].create(
-        {"job_id": int, "posting_id": int, "strength": str, "evidence": str, "linked_at": str},
+        {"job_id": int, "posting_id": int, "strength": str, "evidence": str, "other_posting_id": int,
+         "linked_at": str},
         pk=("job_id", "posting_id"), foreign_keys=[("job_id", "jobs", "id"), ("posting_id", "postings", "id")],
         if_not_exists=True,
     )
@@ -105,16 +108,24 @@ def ensure_schema(db: Database) -> None:
     )
     db["digests"].create(
         {"id": int, "subscription": str, "created_at": str, "period_start": str, "period_end": str,
-         "event_ids": str},
+         "event_ids": str, "through_event_id": int},
         pk="id", not_null={"subscription", "created_at"}, if_not_exists=True,
     )
     db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
     db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+    # Databases made by an older version get the columns added since.
+    _add_missing(db, "postings", POSTING_COLUMNS)
+    _add_missing(db, "jobs", {"founder_id": int})
+    _add_missing(db, "job_links", {"other_posting_id": int})
+    _add_missing(db, "digests", {"through_event_id": int})  # the next digest starts after this event
 
     db["postings"].create_index(["source", "external_id"], unique=True, if_not_exists=True)
     db["postings"].create_index(["status"], if_not_exists=True)
     db["postings"].create_index(["company"], if_not_exists=True)
     db["postings"].create_index(["job_id"], if_not_exists=True)
+    db["postings"].create_index(["company_key", "title_key"], if_not_exists=True)
+    db["jobs"].create_index(["founder_id"], if_not_exists=True)
+    db["events"].create_index(["run_id"], if_not_exists=True)
     db["runs"].create_index(["source", "id"], if_not_exists=True)
     db["events"].create_index(["at"], if_not_exists=True)
     db["events"].create_index(["posting_id"], if_not_exists=True)
@@ -128,3 +139,10 @@ def ensure_schema(db: Database) -> None:
     if "postings_fts" not in db.table_names():
         db["postings"].enable_fts(["title", "company", "location", "description"],
                                   fts_version="FTS5", create_triggers=True, tokenize="porter")
+
+
+def _add_missing(db: Database, table: str, columns: dict[str, type]) -> None:
+    have = db[table].columns_dict
+    for name, kind in columns.items():
+        if name not in have:
+            db[table].add_column(name, kind)

@@ -89,6 +89,9 @@ class Store:
                    finish_reason: str | None = None) -> Detection:
         """Apply a finished crawl: detection, run row, source health. Call inside `atomic()`."""
         now = now or utcnow()
+        run = list(self.db.query("SELECT status FROM runs WHERE id = ?", [run_id]))
+        if not run or run[0]["status"] != "running":
+            return Detection()  # a run is applied once: replaying it changes nothing
         postings = list(postings) if outcome.status != FAILED else []
         src = self.source_row(source) or {}
         baseline = not src.get("last_complete_at")

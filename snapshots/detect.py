@@ -10,7 +10,7 @@ import difflib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable
 
 from sqlite_utils import Database
 
@@ -18,8 +18,8 @@ from crawler.posting import MEANINGFUL_FIELDS, Posting, content_hash, stable_tex
 from snapshots.completeness import COMPLETE, Outcome
 from snapshots.identity import EXACT, STRONG, IdentityRules, keys, link_new
 from snapshots.schema import VERSION_FIELDS
+from snapshots.sqlutil import chunked, insert_rows
 
-CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -34,11 +34,6 @@ class Rules:
 class Detection:
     events: list[int] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
-
-
-def chunked(seq: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(seq), size):
-        yield seq[start:start + size]
 
 
 def iso(value: datetime) -> str:
@@ -109,7 +104,7 @@ def detect(db: Database, source: str, run_id: int, postings: Iterable[Posting], 
         else:
             event("updated", posting_id, {"status": ["stale", "active"]}, note)
 
-    db["events"].insert_all(events, batch_size=CHUNK)
+    insert_rows(db, "events", events)
     db.execute("UPDATE events SET job_id = (SELECT job_id FROM postings WHERE postings.id = events.posting_id) "
                "WHERE run_id = ? AND posting_id IS NOT NULL", [run_id])
     event_ids = [r["id"] for r in db.query("SELECT id FROM events WHERE run_id = ? ORDER BY id", [run_id])]
@@ -181,34 +176,40 @@ def _columns(posting: Posting) -> dict[str, Any]:
 
 
 def _insert_new(db: Database, source: str, new: list[Posting], at: str) -> None:
-    rows = [{**_columns(p), **keys(p), "source": source, "external_id": p.external_id, "first_seen_at": at,
-             "last_seen_at": at, "last_changed_at": at, "status": "active", "missed_runs": 0, "version": 1}
-            for p in new]
-    db["postings"].insert_all(rows, batch_size=CHUNK)
+    insert_rows(db, "postings", [
+        {**_columns(p), **keys(p), "source": source, "external_id": p.external_id, "first_seen_at": at,
+         "last_seen_at": at, "last_changed_at": at, "status": "active", "missed_runs": 0, "version": 1}
+        for p in new])
+
+
+# Columns that may change without a new version (they are not in the content hash).
+_VOLATILE_COLUMNS = tuple(n for n in VERSION_FIELDS if n not in MEANINGFUL_FIELDS and n != "content_hash")
 
 
 def _update_seen(db: Database, seen: list[Posting], changed: set[str], stored: dict[str, Any], at: str) -> None:
-    """Every seen posting is active again and refreshed; changed ones get a new version number."""
-    rows = []
+    """Every seen posting is active again and refreshed; changed ones get all columns and a new version.
+
+    Unchanged ones touch no full-text column, so the FTS update trigger does not fire for them."""
+    full, light = [], []
     for posting in seen:
         row = stored[posting.external_id]
         status = row["status"] if row["status"] == "stale" else "active"
-        version = (row["version"] or 0) + 1 if posting.external_id in changed else row["version"]
-        last_changed = at if posting.external_id in changed else None
-        rows.append({**_columns(posting), "id": row["id"], "last_seen_at": at, "missed_runs": 0,
-                     "status": status, "version": version, "_changed": last_changed})
-    if not rows:
-        return
-    names = [n for n in rows[0] if n not in ("id", "_changed")]
-    sql = (f"UPDATE postings SET {', '.join(f'{n} = :{n}' for n in names)}, "
-           "last_changed_at = COALESCE(:_changed, last_changed_at) WHERE id = :id")
-    db.conn.executemany(sql, rows)
+        values = _columns(posting)
+        base = {"id": row["id"], "last_seen_at": at, "status": status}
+        if posting.external_id in changed:
+            full.append({**values, **base, "version": (row["version"] or 0) + 1, "last_changed_at": at})
+        else:
+            light.append({**{n: values[n] for n in _VOLATILE_COLUMNS}, **base})
+    for rows in (full, light):
+        if rows:
+            names = [n for n in rows[0] if n != "id"]
+            db.conn.executemany(f"UPDATE postings SET {', '.join(f'{n} = :{n}' for n in names)}, missed_runs = 0 "
+                                "WHERE id = :id", rows)
 
 
 def _insert_versions(db: Database, versions: list[tuple[int, int, Posting]], run_id: int, at: str) -> None:
-    rows = [{**_columns(p), "posting_id": pid, "version": version, "run_id": run_id, "seen_at": at}
-            for pid, version, p in versions]
-    db["posting_versions"].insert_all(rows, batch_size=CHUNK)
+    insert_rows(db, "posting_versions", [{**_columns(p), "posting_id": pid, "version": version, "run_id": run_id,
+                                          "seen_at": at} for pid, version, p in versions])
 
 
 def _set_status(db: Database, ids: list[int], status: str) -> None:

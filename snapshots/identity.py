@@ -15,14 +15,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable
 
 from rapidfuzz import fuzz
 from sqlite_utils import Database
 
-from crawler.normalize.fields import title_key
+from crawler.normalize import fields
 from crawler.normalize.salary import yearly
 from crawler.posting import Posting
+from snapshots.sqlutil import chunked, insert_rows
 
 EXACT, STRONG, POSSIBLE, REPOST = "exact", "strong", "possible", "repost"
 RANK = {EXACT: 3, STRONG: 2, POSSIBLE: 1, REPOST: 0}
@@ -59,6 +61,13 @@ class Link:
         return f"also posted as {where} ({self.strength} match)"
 
 
+@lru_cache(maxsize=65536)
+def title_key(title: str | None) -> str:
+    # Boards repeat titles; the normaliser's regexes cost more than the lookup.
+    return fields.title_key(title)
+
+
+@lru_cache(maxsize=65536)
 def company_key(company: str | None) -> str:
     if not company:
         return ""
@@ -91,9 +100,7 @@ def link_new(db: Database, source: str, new: list[tuple[int, Posting]], rules: I
 
 def _candidates(db: Database, companies: set[str], exclude: set[int]) -> dict[str, list[dict[str, Any]]]:
     by_company: dict[str, list[dict[str, Any]]] = {}
-    names = sorted(companies)
-    for start in range(0, len(names), 500):
-        chunk = names[start:start + 500]
+    for chunk in chunked(sorted(companies)):
         rows = db.query(
             "SELECT id, source, company_key, title_key, requisition_id, job_id, status, location, country, workplace, "
             "salary_min, salary_max, salary_currency, salary_period, last_seen_at FROM postings "
@@ -106,8 +113,7 @@ def _candidates(db: Database, companies: set[str], exclude: set[int]) -> dict[st
 
 def _descriptions(db: Database, ids: list[int]) -> dict[int, str]:
     out: dict[int, str] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+    for chunk in chunked(ids):
         for row in db.query(f"SELECT id, description FROM postings WHERE id IN ({','.join('?' * len(chunk))})", chunk):
             out[row["id"]] = row["description"] or ""
     return out
@@ -188,22 +194,21 @@ def _conflicts(posting: Posting, cand: dict[str, Any], evidence: dict[str, Any])
 def _assign_jobs(db: Database, new: list[tuple[int, Posting]], links: dict[int, Link], at: str) -> None:
     founders = [(pid, p) for pid, p in new if pid not in links]
     if founders:
-        db["jobs"].insert_all([{"company": p.company, "title_key": title_key(p.title), "title": p.title,
-                                "created_at": at, "founder_id": pid} for pid, p in founders])
+        insert_rows(db, "jobs", [{"company": p.company, "title_key": title_key(p.title), "title": p.title,
+                                  "created_at": at, "founder_id": pid} for pid, p in founders])
         job_of = _job_ids(db, [pid for pid, _ in founders])
         for pid, _ in founders:
             links.setdefault(pid, Link(job_of[pid]))
     db.conn.executemany("UPDATE postings SET job_id = ? WHERE id = ?", [(link.job_id, pid) for pid, link in links.items()])
-    db["job_links"].insert_all([{"job_id": link.job_id, "posting_id": pid, "strength": link.strength or EXACT,
-                                 "evidence": json.dumps(link.evidence or {"first_posting": True}),
-                                 "other_posting_id": link.other_id, "linked_at": at}
-                                for pid, link in links.items()], replace=True)
+    insert_rows(db, "job_links", [{"job_id": link.job_id, "posting_id": pid, "strength": link.strength or EXACT,
+                                   "evidence": json.dumps(link.evidence or {"first_posting": True}),
+                                   "other_posting_id": link.other_id, "linked_at": at}
+                                  for pid, link in links.items()], replace=True)
 
 
 def _job_ids(db: Database, founders: list[int]) -> dict[int, int]:
     out: dict[int, int] = {}
-    for start in range(0, len(founders), 500):
-        chunk = founders[start:start + 500]
+    for chunk in chunked(founders):
         for row in db.query(f"SELECT id, founder_id FROM jobs WHERE founder_id IN ({','.join('?' * len(chunk))})", chunk):
             out[row["founder_id"]] = row["id"]
     return out

@@ -137,8 +137,22 @@ def ensure_schema(db: Database) -> None:
                "ON deliveries(digest_id, channel) WHERE digest_id IS NOT NULL")
     db["deliveries"].create_index(["status"], if_not_exists=True)
     if "postings_fts" not in db.table_names():
-        db["postings"].enable_fts(["title", "company", "location", "description"],
-                                  fts_version="FTS5", create_triggers=True, tokenize="porter")
+        db["postings"].enable_fts(FTS_COLUMNS, fts_version="FTS5", create_triggers=True, tokenize="porter")
+    narrow_fts_update_trigger(db)
+
+
+FTS_COLUMNS = ["title", "company", "location", "description"]
+
+
+def narrow_fts_update_trigger(db: Database) -> None:
+    """Re-index a posting only when a searched column changes, not on every `last_seen_at` bump."""
+    cols = ", ".join(f'"{c}"' for c in FTS_COLUMNS)
+    old = ", ".join(f'old."{c}"' for c in FTS_COLUMNS)
+    new = ", ".join(f'new."{c}"' for c in FTS_COLUMNS)
+    db.execute('DROP TRIGGER IF EXISTS "postings_au"')
+    db.execute(f'CREATE TRIGGER "postings_au" AFTER UPDATE OF {cols} ON "postings" BEGIN '
+               f'INSERT INTO "postings_fts" ("postings_fts", rowid, {cols}) VALUES(\'delete\', old.rowid, {old}); '
+               f'INSERT INTO "postings_fts" (rowid, {cols}) VALUES (new.rowid, {new}); END')
 
 
 def _add_missing(db: Database, table: str, columns: dict[str, type]) -> None:

@@ -24,6 +24,7 @@ class RawPosting(TypedDict, total=False):
     apply_url: str | None
     company: str | None
     location: str | None
+    country: str | None  # an API's own ISO 3166-1 alpha-2 code; wins over what the location text says
     workplace_hints: list[str | None]  # most explicit first: API field, then location, then text
     employment_type: str | None
     seniority: str | None
@@ -37,3 +38,5 @@ class RawPosting(TypedDict, total=False):
     description_text: str | None
     requisition_id: str | None
     closed_text: str | None  # page text that may say "no longer accepting applications"
+    closed: bool  # the board itself says the posting is closed (a 404 page, SmartRecruiters active:false)
+    teams: list[str] | None  # team names a board lists; else they are read from the description

@@ -26,15 +26,22 @@ def iso(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
 
 
+def _line(value: str | None) -> str:
+    """A one-line field; boards put markup (often escaped) in titles and companies too."""
+    if isinstance(value, str) and ("<" in value or "&lt;" in value):
+        value = text.html_to_text(value)
+    return text.clean_text(value)
+
+
 def normalize(raw: RawPosting, source: str, now: datetime) -> Posting:
     description = text.html_to_text(raw.get("description_html")) if raw.get("description_html") \
         else text.html_to_text(raw.get("description_text"))
     pay = _salary(raw, description)
     posted = dates.parse_posted(raw.get("posted"), now) if raw.get("posted") not in (None, "") else None
     valid = dates.parse_datetime(raw.get("valid_through")) if raw.get("valid_through") else None
-    location_text = text.clean_text(raw.get("location")) or None
+    location_text = _line(raw.get("location")) or None
     place = workplace.split_location(location_text)
-    title = fields.normalize_title(raw.get("title")) or text.clean_text(raw.get("title"))
+    title = fields.normalize_title(_line(raw.get("title"))) or ""
     hints = [h for h in raw.get("workplace_hints") or [] if h]
     closed_text = raw.get("closed_text")
     posting = Posting(
@@ -43,11 +50,12 @@ def normalize(raw: RawPosting, source: str, now: datetime) -> Posting:
         title=title,
         url=clean_url(raw.get("url")),
         apply_url=clean_url(raw.get("apply_url")),
-        company=text.clean_text(raw.get("company")) or None,
+        company=_line(raw.get("company")) or None,
         location=location_text,
         city=place.city,
         region=place.region,
-        country=place.country or workplace.country_of(description[-400:] if description else None),
+        country=_country_code(raw.get("country")) or place.country
+        or workplace.country_of(description[-400:] if description else None),
         workplace=workplace.workplace(*hints, description),
         employment_type=fields.employment_type(raw.get("employment_type")),
         seniority=fields.seniority(raw.get("seniority")) or fields.seniority(title),
@@ -62,12 +70,25 @@ def normalize(raw: RawPosting, source: str, now: datetime) -> Posting:
         valid_through=iso(valid),
         liveness_confirmed_at=iso(liveness.liveness_confirmed(raw.get("liveness"), now)),
         requisition_id=text.clean_text(raw.get("requisition_id")) or None,
-        tags=fields.split_tags(raw.get("tags")) if raw.get("tags") else [],
+        tags=_tags(raw, description),
         description=description,
-        closed_hint=bool(closed_text and liveness.is_closed_text(closed_text)),
+        closed_hint=bool(raw.get("closed")) or bool(closed_text and liveness.is_closed_text(closed_text)),
     )
     posting.content_hash = content_hash(posting)
     return posting
+
+
+def _tags(raw: RawPosting, description: str) -> list[str]:
+    """The board's tags, then its team list as `team:<name>` tags: kept and queryable with the
+    posting, but, like tags, never a reason for an `updated` alert."""
+    tags = fields.split_tags(raw.get("tags")) if raw.get("tags") else []
+    teams = raw.get("teams") or fields.teams(description)
+    return tags + [t for t in fields.split_tags([f"team:{name}" for name in teams]) if t not in tags]
+
+
+def _country_code(value: str | None) -> str | None:
+    code = (value or "").strip().upper()
+    return code if len(code) == 2 and code.isalpha() else None
 
 
 def _salary(raw: RawPosting, description: str) -> Any:

@@ -21,12 +21,26 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Waits between retries (crawler.middlewares.PoliteRetryMiddleware): the board's Retry-After,
+# else RETRY_BACKOFF_BASE seconds doubling per attempt. A longer Retry-After than
+# RETRY_AFTER_MAX fails the request rather than stall the crawl.
+RETRY_BACKOFF_BASE = 1.0
+RETRY_BACKOFF_MAX = 60.0
+RETRY_AFTER_MAX = 120.0
 
-# Conditional requests (ETag / Last-Modified) need the RFC 2616 policy: the default
-# DummyPolicy would serve stale pages without ever asking the board.
+# Conditional requests (ETag / Last-Modified): only 200s with a validator are cached, and a cached
+# page is revalidated on every request and used only on a 304. Scrapy's DummyPolicy would serve
+# stale pages without asking the board, and even its RFC2616Policy answers from the cache on
+# heuristic freshness or in place of a 5xx.
 HTTPCACHE_ENABLED = False
-HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
-HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+HTTPCACHE_POLICY = "crawler.middlewares.RevalidatePolicy"
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.PoliteRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+    "crawler.middlewares.RevalidatingCacheMiddleware": 900,
+}
 
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"

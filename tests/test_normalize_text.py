@@ -55,6 +55,8 @@ def test_seed_text_keeps_bullets_and_curly_quotes() -> None:
     ("R&amp;D", "R&D"),
     ("ﬁnance Ⅱ", "finance II"),
     ("tab\tand\u200bzero", "tab andzero"),
+    ("Ontwikkelaar 👩\u200d💻 Mobile", "Ontwikkelaar 👩\u200d💻 Mobile"),  # a joiner inside an emoji stays
+    ("stray\u200d joiner\u200c", "stray joiner"),
     (None, ""),
 ])
 def test_clean_text(text: str | None, expected: str) -> None:

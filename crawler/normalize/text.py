@@ -13,14 +13,17 @@ _REAL_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?\s*>|<!--")
 _ESCAPED_TAG = re.compile(r"&lt;\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(?:\s.*?)?/?\s*&gt;", re.S)
 # What Cloudflare's email obfuscation leaves in the text when its script does not run.
 _CF_EMAIL = re.compile(r"\[\s*email\s*(?:&#160;|&nbsp;)?\s*protected\s*\]", re.I)
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"), None)
+# Joiners are invisible noise next to ASCII or space, but between two other characters they build
+# emoji ("👩‍💻") and Persian or Indic words, so there they stay.
+_STRAY_JOINER = re.compile(r"(?<![^\x00-\x7f\s])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f\s])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[^\S\n]+")
 _BULLET_LINE = re.compile(r"^\s*[•●▪◦·‣∙\-*]\s+")
 
 
 def _tidy_lines(text: str) -> str:
-    text = text.translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
+    text = _STRAY_JOINER.sub("", text.translate(_INVISIBLE)).replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
     text = _CF_EMAIL.sub("", text)
     lines: list[str] = []
@@ -81,6 +84,6 @@ def clean_text(text: str | None) -> str:
         return ""
     if "&" in text:
         text = html.unescape(text)
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = _STRAY_JOINER.sub("", unicodedata.normalize("NFKC", text).translate(_INVISIBLE))
     text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
     return " ".join(text.split())

@@ -26,4 +26,6 @@ def spider_for(kind: str) -> type["JobSpider"]:
         raise KeyError(f"unknown source kind {kind!r}; known: {', '.join(sorted(SPIDERS))}") from None
 
 
-from crawler.spiders import greenhouse, lever  # noqa: E402,F401  (registration side effect)
+from crawler.spiders import (  # noqa: E402,F401  (registration side effect)
+    ashby, feed, greenhouse, html, jsonld, lever, recruitee, smartrecruiters, workable, workday,
+)

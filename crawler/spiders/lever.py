@@ -64,6 +64,7 @@ class LeverSpider(JobSpider):
             apply_url=p.get("applyUrl") or p.get("hostedUrl"),
             company=self.source.get("company") or self.source["board"],
             location=cats.get("location"),
+            country=p.get("country"),
             workplace_hints=[p.get("workplaceType"), cats.get("location")],
             employment_type=cats.get("commitment"),
             seniority=cats.get("level"),

@@ -4,7 +4,6 @@ Commands live in `hirewatch/commands/`, one module per area; each registers on `
 """
 from __future__ import annotations
 
-import logging
 import sys
 from typing import Any, NoReturn
 
@@ -36,13 +35,6 @@ def open_store(config: Config) -> Store:
         return Store(config.database)
     except StoreError as exc:
         fail(str(exc), EXIT_RUN_PROBLEM)
-
-
-def setup_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
-    for chatty in ("apscheduler", "apprise"):
-        logging.getLogger(chatty).setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

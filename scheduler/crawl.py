@@ -40,6 +40,12 @@ class RunSummary:
     seconds: float
     sent: SendReport | None = None
 
+    def record(self) -> dict[str, object]:
+        """The run as structured fields, for JSON logs."""
+        return {"source": self.source, "run_id": self.run_id, "status": self.outcome.status,
+                "reason": self.outcome.reason, "postings": self.items, "pages": self.outcome.pages,
+                "errors": self.outcome.errors, "events": self.counts, "seconds": round(self.seconds, 2)}
+
     @property
     def line(self) -> str:
         counts = ", ".join(f"{n} {k}" for k, n in sorted(self.counts.items())) or "no events"
@@ -64,6 +70,7 @@ def crawl_source(job: SourceJob, store: Store, runner: Runner, channels: Mapping
             postings.append(Posting.from_dict(item))
         except TypeError as exc:
             log.error("%s: unreadable item dropped: %s", job.name, exc)
+    # The half-the-postings rule compares listing sizes; postings whose page says "gone" were listed.
     outcome = classify(result.stats, len(postings), store.last_complete_items(job.name), result.crashed)
     now = datetime.now(timezone.utc)
     with store.atomic():
@@ -72,6 +79,7 @@ def crawl_source(job: SourceJob, store: Store, runner: Runner, channels: Mapping
         routes = router(events) if router else {name: events for name in channels}
         for channel, routed in routes.items():
             enqueue(store.db, routed, [channel], now, include_baseline=job.notify_on_first_run)
-    summary = RunSummary(job.name, run_id, outcome, len(postings), detection.counts, result.seconds)
+    open_postings = sum(1 for p in postings if not p.closed_hint)
+    summary = RunSummary(job.name, run_id, outcome, open_postings, detection.counts, result.seconds)
     summary.sent = send_pending(store.db, channels, policy)
     return summary

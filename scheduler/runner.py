@@ -6,6 +6,7 @@ grace, SIGKILL of the process group) and a crash costs one run, not the daemon.
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import signal
@@ -48,7 +49,7 @@ class LocalRunner:
             with open(work / "crawl.log", "wb") as log:
                 proc = subprocess.Popen([sys.executable, "-m", "crawler.run", str(work / "job.json")],
                                         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        start_new_session=True)
+                                        start_new_session=True, preexec_fn=_die_with_parent)
                 crashed = self._wait(proc, started + timeout, stop)
             result = CrawlResult(items=_read_items(work / "items.jsonl"), crashed=crashed)
             stats_file = work / "stats.json"
@@ -93,6 +94,15 @@ class LocalRunner:
                 return
             except subprocess.TimeoutExpired:
                 continue
+
+
+def _die_with_parent() -> None:
+    """In the child: a daemon killed with SIGKILL must not leave its crawls running (Linux only)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _read_items(path: Path) -> list[dict[str, Any]]:

@@ -43,6 +43,12 @@ def classify(stats: dict[str, Any], items: int, last_complete_items: int | None,
         problems.append(f"{exceptions} spider exception(s)")
     if int(stats.get("hirewatch/parse_errors", 0)):
         problems.append(f"{stats['hirewatch/parse_errors']} payload(s) could not be parsed")
+    # A listed posting whose detail page could not be read is still listed: a run that missed
+    # it must not count towards closing it.
+    if int(stats.get("hirewatch/detail_errors", 0)):
+        problems.append(f"{stats['hirewatch/detail_errors']} detail page(s) could not be read")
+    if stats.get("hirewatch/listing_truncated"):
+        problems.append("the board's listing was cut short (more postings than it pages through)")
     if errors and not problems:
         problems.append(f"{errors} error(s) logged")
     if last_complete_items and items * 2 < last_complete_items:

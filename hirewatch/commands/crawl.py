@@ -8,6 +8,7 @@ import click
 from hirewatch import wiring
 from hirewatch.cli import EXIT_OK, EXIT_RUN_PROBLEM, cli, fail, get_config, open_store
 from hirewatch.config import Config, ConfigError
+from hirewatch.progress import CrawlProgress
 from scheduler.crawl import crawl_source
 from scheduler.daemon import ScheduledSource
 from scheduler.runner import LocalRunner
@@ -37,15 +38,17 @@ def crawl(ctx: click.Context, sources: tuple[str, ...]) -> None:
     channels, router, runner, policy = (wiring.channels(config), wiring.router(config), LocalRunner(),
                                         wiring.policy(config))
     code = EXIT_OK
-    for item in chosen:
-        store.register_source(item.job.name, item.job.kind, item.job.options, item.cron or item.every)
-        summary = crawl_source(item.job, store, runner, channels, router, policy=policy)
-        click.echo(summary.line)
-        if summary.sent and summary.sent.errors:
-            click.echo(f"  alerts: {summary.sent.sent} sent, {summary.sent.retrying} to retry, "
-                       f"{summary.sent.failed} failed: {summary.sent.errors[-1]}", err=True)
-        if summary.outcome.status != "complete":
-            code = EXIT_RUN_PROBLEM
+    with CrawlProgress([item.job.name for item in chosen]) as progress:
+        for item in chosen:
+            store.register_source(item.job.name, item.job.kind, item.job.options, item.cron or item.every)
+            progress.started(item.job.name)
+            summary = crawl_source(item.job, store, runner, channels, router, policy=policy)
+            progress.finished(summary)
+            if summary.sent and summary.sent.errors:
+                click.echo(f"  alerts: {summary.sent.sent} sent, {summary.sent.retrying} to retry, "
+                           f"{summary.sent.failed} failed: {summary.sent.errors[-1]}", err=True)
+            if summary.outcome.status != "complete":
+                code = EXIT_RUN_PROBLEM
     store.close()
     sys.exit(code)
 

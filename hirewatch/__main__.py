@@ -1,0 +1,4 @@
+"""`python -m hirewatch`: the same as the `hirewatch` command."""
+from hirewatch.cli import main
+
+main()

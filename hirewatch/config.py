@@ -8,9 +8,12 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
+                      field_validator, model_validator)
 
-from crawler.spiders import SPIDERS
+from crawler.spiders import SPIDERS, selectors
+from crawler.normalize.workplace import country_of
+from notify.render import TemplateSpec, check as check_template
 
 
 class ConfigError(Exception):
@@ -64,9 +67,39 @@ class Schedule(Strict):
                 for k, v in self.model_dump().items() if v is not None}
 
 
+def _selector(value: str | None) -> str | None:
+    if value is not None:
+        selectors.spec(value)
+    return value
+
+
+Selector = Annotated[str, AfterValidator(_selector)]
+
+
 class Listing(Strict):
-    links: str
-    next: str | None = None
+    links: Selector | None = None  # posting links on a listing page
+    next: Selector | None = None   # the next listing page's link
+
+
+class FieldSelector(Strict):
+    css: str | None = None
+    xpath: str | None = None
+    regex: str | None = None  # keeps group `value`, else group 1, else the whole match
+
+    @model_validator(mode="before")
+    @classmethod
+    def from_string(cls, value: Any) -> Any:
+        """The plain form: one selector string, XPath when it starts with `/`, `./` or `(`."""
+        if isinstance(value, str):
+            return {"xpath" if selectors.is_xpath(value) else "css": value}
+        if not isinstance(value, dict):
+            raise ValueError("a field is a selector string, or {css: ..., regex: ...} / {xpath: ..., regex: ...}")
+        return value
+
+    @model_validator(mode="after")
+    def valid(self) -> "FieldSelector":
+        selectors.spec(self.model_dump(exclude_none=True))
+        return self
 
 
 class Source(Strict):
@@ -76,8 +109,12 @@ class Source(Strict):
     company: str | None = None
     base_url: str | None = None
     start_urls: list[str] = []
+    sitemap_urls: list[str] = []
+    follow: str | None = None  # regex: links to posting pages (jsonld)
     listing: Listing | None = None
-    fields: dict[str, str] = {}
+    fields: dict[str, FieldSelector] = {}
+    search: str | None = None  # workday search text
+    facets: dict[str, list[str]] = {}  # workday appliedFacets
     page_size: int | None = Field(default=None, ge=1)
     schedule: Schedule = Schedule(every=timedelta(hours=1))
     timeout: Duration = timedelta(minutes=10)
@@ -94,11 +131,31 @@ class Source(Strict):
             raise ValueError(f"unknown kind {kind!r}; known kinds: {', '.join(sorted(SPIDERS))}")
         return kind
 
+    @field_validator("fields")
+    @classmethod
+    def known_fields(cls, fields: dict[str, Any]) -> dict[str, Any]:
+        unknown = [name for name in fields if name not in selectors.FIELD_NAMES]
+        if unknown:
+            raise ValueError(f"unknown field(s) {', '.join(map(repr, unknown))}; "
+                             f"fields: {', '.join(selectors.FIELD_NAMES)}")
+        return fields
+
+    @field_validator("follow")
+    @classmethod
+    def follow_regex(cls, follow: str | None) -> str | None:
+        if follow is not None:
+            try:
+                re.compile(follow)
+            except re.error as exc:
+                raise ValueError(f"bad regex {follow!r}: {exc}") from None
+        return follow
+
     @model_validator(mode="after")
     def kind_requirements(self) -> "Source":
         missing = [key for key in SPIDERS[self.kind].requires if not getattr(self, key)]
         if missing:
             raise ValueError(f"a {self.kind} source needs {', '.join(repr(m) for m in missing)}")
+        SPIDERS[self.kind].check_options(self.spider_options())
         return self
 
     def spider_options(self) -> dict[str, Any]:
@@ -133,29 +190,127 @@ class Crawl(Strict):
     cache_dir: Path | None = None
 
 
+class Health(Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(default=9464, ge=0, le=65535)  # 0: any free port
+
+
+class Daemon(Strict):
+    workers: int = Field(default=4, ge=1)  # sources that may crawl at the same time
+    grace: Duration = timedelta(seconds=30)  # at shutdown, how long a running crawl may finish
+    deliver_every: Duration = timedelta(seconds=30)  # how often the outbox retries pending alerts
+    health: Health | None = None  # /healthz and /metrics; off unless set
+    log_format: Literal["text", "json"] = "text"
+
+
+class Retention(Strict):
+    """How long history is kept (`hirewatch db prune`); unset keeps it forever. A posting's latest
+    version, and events an unsent alert still needs, are always kept."""
+    versions: Duration | None = None
+    events: Duration | None = None
+
+    @field_validator("versions", "events")
+    @classmethod
+    def at_least_a_day(cls, age: timedelta | None) -> timedelta | None:
+        if age is not None and age < timedelta(days=1):
+            raise ValueError("keep at least 1d, so digests can still collect their events")
+        return age
+
+
+class Template(Strict):
+    """Jinja2 overrides of an alert (the defaults are in notify/templates/). Every value from a board is
+    escaped for `format`, the format the body is written in."""
+    format: Literal["text", "markdown", "html"] = "text"
+    title: str | None = None
+    body: str | None = None
+    body_file: Path | None = None  # relative to the config file
+
+    @model_validator(mode="after")
+    def renders(self) -> "Template":
+        if self.body is not None and self.body_file is not None:
+            raise ValueError("give 'body' or 'body_file', not both")
+        if self.body_file is None:  # a file is checked once it is read (Notify.load_files)
+            check_template(self.spec())
+        return self
+
+    def spec(self) -> TemplateSpec:
+        return TemplateSpec(format=self.format, title=self.title, body=self.body)
+
+
 class Channel(Strict):
-    url: str
+    url: str | None = None  # any Apprise URL
+    config: str | None = None  # or an Apprise config file (YAML or TEXT; a path relative to this file, or a URL)
+    tags: list[str] = []  # with `config`: only its services with one of these tags
+    template: Template | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def plain_url(cls, value: Any) -> Any:
+        return {"url": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def one_target(self) -> "Channel":
+        if (self.url is None) == (self.config is None):
+            raise ValueError("give exactly one of 'url' (an Apprise URL) or 'config' (an Apprise config file)")
+        if self.tags and self.config is None:
+            raise ValueError("'tags' select services of an Apprise config file: give 'config' too")
+        return self
 
 
 EventKind = Literal["new", "also_posted", "updated", "stale", "closed", "reopened", "source_health"]
 
 
+def _token(value: Any) -> Any:
+    return re.sub(r"[\s-]+", "_", value.strip().lower()) if isinstance(value, str) else value
+
+
+def _country(value: str) -> str:
+    code = country_of(value) or country_of(value.upper())
+    if code is None:
+        raise ValueError(f"unknown country {value!r}; use an ISO code such as US or DE, or a country name")
+    return code
+
+
+EmploymentType = Annotated[Literal["full_time", "part_time", "contract", "internship", "temporary", "volunteer",
+                                   "per_diem", "other"], BeforeValidator(_token)]
+Seniority = Annotated[Literal["intern", "junior", "mid", "senior", "staff", "principal", "lead", "manager",
+                              "director", "executive"], BeforeValidator(_token)]
+Country = Annotated[str, AfterValidator(_country)]
+
+
 class Filter(Strict):
     keywords: list[str] = []
+    keywords_mode: Literal["any", "all"] = "any"
+    keywords_in: list[Literal["title", "description"]] = Field(default=["title", "description"], min_length=1)
     exclude_keywords: list[str] = []
     companies: list[str] = []
     sources: list[str] = []
+    locations: list[str] = []
+    countries: list[Country] = []
     workplace: list[Literal["remote", "hybrid", "onsite"]] = []
-    salary_min: float | None = None
+    employment_types: list[EmploymentType] = []
+    seniority: list[Seniority] = []
+    salary_min: float | None = Field(default=None, ge=0)
+    require_salary: bool = False
+    max_age: Duration | None = None
 
 
 class Subscription(Strict):
     name: str
-    channels: list[str]
-    events: list[EventKind] = ["new", "updated", "closed", "reopened"]
+    channels: list[str] = Field(min_length=1)
+    events: list[EventKind] = Field(default=["new", "updated", "closed", "reopened"], min_length=1)
     filter: Filter = Filter()
     mode: Literal["instant", "digest"] = "instant"
     digest: Schedule | None = None
+    template: Template | None = None
+
+    @model_validator(mode="after")
+    def digest_schedule(self) -> "Subscription":
+        if self.mode == "digest" and self.digest is None:
+            raise ValueError("a digest subscription needs 'digest: {cron: ...}' or 'digest: {every: ...}'")
+        if self.mode == "instant" and self.digest is not None:
+            raise ValueError("'digest' is a schedule for mode: digest")
+        return self
 
 
 class Notify(Strict):
@@ -167,11 +322,41 @@ class Notify(Strict):
 
     @model_validator(mode="after")
     def channels_exist(self) -> "Notify":
+        seen: set[str] = set()
         for sub in self.subscriptions:
             unknown = [c for c in sub.channels if c not in self.channels]
             if unknown:
                 raise ValueError(f"subscription {sub.name!r} names unknown channel(s): {', '.join(unknown)}")
+            if sub.name in seen:
+                raise ValueError(f"two subscriptions are named {sub.name!r}")
+            seen.add(sub.name)
         return self
+
+    def load_files(self, base_dir: Path, config_name: str) -> None:
+        """Read template files and anchor Apprise config paths at the config file's folder."""
+        for where, template in self._templates():
+            if template.body_file is None:
+                continue
+            path = template.body_file if template.body_file.is_absolute() else base_dir / template.body_file
+            try:
+                template.body = path.read_text(encoding="utf-8")
+                check_template(template.spec())
+            except OSError as exc:
+                raise ConfigError(f"{config_name}: '{where}.body_file': cannot read {path}: {exc.strerror}") from None
+            except ValueError as exc:
+                raise ConfigError(f"{config_name}: '{where}.body_file' ({path}): {exc}") from None
+        for name, channel in self.channels.items():
+            if channel.config and "://" not in channel.config:
+                path = Path(channel.config) if Path(channel.config).is_absolute() else base_dir / channel.config
+                if not path.is_file():
+                    raise ConfigError(f"{config_name}: 'notify.channels.{name}.config': no such file {path}")
+                channel.config = str(path)
+
+    def _templates(self) -> list[tuple[str, Template]]:
+        found = [(f"notify.channels.{n}.template", c.template) for n, c in self.channels.items() if c.template]
+        found += [(f"notify.subscriptions[{i}].template", s.template)
+                  for i, s in enumerate(self.subscriptions) if s.template]
+        return found
 
 
 class Config(Strict):
@@ -180,6 +365,8 @@ class Config(Strict):
     detection: Detection = Detection()
     crawl: Crawl = Crawl()
     notify: Notify = Notify()
+    daemon: Daemon = Daemon()
+    retention: Retention = Retention()
 
     @model_validator(mode="after")
     def unique_names(self) -> "Config":
@@ -279,6 +466,7 @@ def loads(text: str, name: str = "<config>", base_dir: Path | None = None) -> Co
         raise ConfigError("\n".join(_describe(e, root, name) for e in exc.errors())) from None
     if base_dir is not None and not config.database.is_absolute():
         config.database = base_dir / config.database
+    config.notify.load_files(base_dir or Path.cwd(), name)
     return config
 
 

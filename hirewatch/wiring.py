@@ -1,15 +1,19 @@
 """From the config models to the plain values the scheduler, store and notifiers take."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from hirewatch.config import Config, Source
+from apscheduler.triggers.cron import CronTrigger
+
+from hirewatch.config import Config, Schedule, Source
 from notify.channels import Channel
 from notify.outbox import Policy
 from notify.subscriptions import Subscription, route
 from scheduler.crawl import Router, SourceJob
+from scheduler.daemon import ScheduledDigest
 from snapshots.detect import Rules
 from snapshots.identity import IdentityRules
 
@@ -45,12 +49,26 @@ def source_job(config: Config, source: Source) -> SourceJob:
 
 
 def channels(config: Config) -> dict[str, Channel]:
-    return {name: Channel(name, ch.url) for name, ch in config.notify.channels.items()}
+    return {name: Channel(name, ch.url, ch.config, tuple(ch.tags), ch.template.spec() if ch.template else None)
+            for name, ch in config.notify.channels.items()}
+
+
+def _period(schedule: Schedule) -> timedelta:
+    """How long one period of a schedule is: a first digest looks back this far."""
+    if schedule.every is not None:
+        return schedule.every
+    trigger = CronTrigger.from_crontab(schedule.cron, timezone=timezone.utc)
+    first = trigger.get_next_fire_time(None, datetime.now(timezone.utc))
+    return trigger.get_next_fire_time(first, first + timedelta(seconds=1)) - first
 
 
 def subscriptions(config: Config) -> list[Subscription]:
     return [Subscription(name=s.name, channels=tuple(s.channels), events=frozenset(s.events),
-                         filter=s.filter.model_dump(), mode=s.mode) for s in config.notify.subscriptions]
+                         filter=s.filter.model_dump(), mode=s.mode,
+                         schedule=s.digest.as_dict() if s.digest else None,
+                         first_window=_period(s.digest) if s.digest else timedelta(days=1),
+                         template=s.template.spec() if s.template else None)
+            for s in config.notify.subscriptions]
 
 
 def router(config: Config) -> Router | None:
@@ -62,4 +80,13 @@ def router(config: Config) -> Router | None:
 def policy(config: Config) -> Policy:
     n = config.notify
     return Policy(max_attempts=n.max_attempts, backoff=n.retry_backoff.total_seconds(),
-                  max_per_message=n.max_per_message)
+                  max_per_message=n.max_per_message,
+                  templates={s.name: s.template.spec() for s in n.subscriptions if s.template})
+
+
+def scheduled_digests(config: Config, names: tuple[str, ...] = ()) -> list[ScheduledDigest]:
+    """Digest-mode subscriptions with their schedules (all of them, or those NAMES)."""
+    return [ScheduledDigest(sub, every=sub.schedule.get("every"), cron=sub.schedule.get("cron"),
+                            jitter=sub.schedule.get("jitter"))
+            for sub in subscriptions(config)
+            if sub.mode == "digest" and sub.schedule and (not names or sub.name in names)]

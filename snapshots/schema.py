@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-SCHEMA_VERSION = 4
+from snapshots.views import create_views
+
+SCHEMA_VERSION = 5
 
 POSTING_COLUMNS: dict[str, type] = {
     "id": int,
@@ -139,6 +141,7 @@ def ensure_schema(db: Database) -> None:
     if "postings_fts" not in db.table_names():
         db["postings"].enable_fts(FTS_COLUMNS, fts_version="FTS5", create_triggers=True, tokenize="porter")
     narrow_fts_update_trigger(db)
+    create_views(db)
 
 
 FTS_COLUMNS = ["title", "company", "location", "description"]

@@ -140,12 +140,13 @@ class Store:
     # -- queries ------------------------------------------------------------------------------
 
     def events(self, ids: Iterable[int]) -> list[dict[str, Any]]:
-        """Events with the posting they are about, for formatting alerts."""
+        """Events with the posting they are about, for subscription filters and alerts."""
         ids = list(ids)
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
         return list(self.db.query(
             f"SELECT e.*, p.title, p.company, p.location, p.workplace, p.url, p.salary_min, p.salary_max, p.description, "
-            f"p.salary_currency, p.salary_period, p.status AS posting_status FROM events e "
+            f"p.salary_currency, p.salary_period, p.city, p.region, p.country, p.employment_type, p.seniority, "
+            f"p.posted_at, p.first_seen_at, p.status AS posting_status FROM events e "
             f"LEFT JOIN postings p ON p.id = e.posting_id WHERE e.id IN ({marks}) ORDER BY e.id", ids))

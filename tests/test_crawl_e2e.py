@@ -129,6 +129,7 @@ def test_lever_pages_with_skip_and_limit(project: Project, board: Board, receive
     assert (platform["salary_min"], platform["salary_max"], platform["salary_currency"]) == (70000, 85000, "EUR")
     assert platform["salary_period"] == "year"
     assert platform["workplace"] == "hybrid"
+    assert (platform["location"], platform["country"]) == ("Berlin", "DE")  # Lever's own country field
     assert platform["employment_type"] == "full_time"
     assert platform["posted_at"].startswith("2025-11-19")
     assert "3+ years with Go" in platform["description"]

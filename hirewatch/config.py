@@ -11,8 +11,9 @@ import yaml
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
                       field_validator, model_validator)
 
-from crawler.spiders import SPIDERS, selectors
 from crawler.normalize.workplace import country_of
+from crawler.posting import MEANINGFUL_FIELDS
+from crawler.spiders import SPIDERS, selectors
 from notify.render import TemplateSpec, check as check_template
 
 
@@ -139,6 +140,15 @@ class Source(Strict):
             raise ValueError(f"unknown field(s) {', '.join(map(repr, unknown))}; "
                              f"fields: {', '.join(selectors.FIELD_NAMES)}")
         return fields
+
+    @field_validator("ignore_fields")
+    @classmethod
+    def meaningful_fields(cls, names: list[str]) -> list[str]:
+        unknown = [n for n in names if n not in MEANINGFUL_FIELDS]
+        if unknown:
+            raise ValueError(f"{', '.join(map(repr, unknown))}: only fields that can make an `updated` "
+                             f"event can be ignored: {', '.join(MEANINGFUL_FIELDS)}")
+        return names
 
     @field_validator("follow")
     @classmethod

@@ -16,7 +16,8 @@ from sqlite_utils import Database
 
 from notify.channels import Channel
 from notify.events import events_after
-from notify.outbox import Policy, SendReport, iso, send_pending, write
+from notify.outbox import Policy, SendReport, iso, send_pending
+from snapshots.sqlutil import write_transaction
 from notify.subscriptions import Subscription, matches
 
 
@@ -42,7 +43,7 @@ def build_digest(db: Database, sub: Subscription, now: datetime) -> tuple[int, i
     """Record the next digest of SUB and queue it for its channels. Returns (digest id, matching events)."""
     if sub.mode != "digest":
         raise ValueError(f"subscription {sub.name!r} is not in digest mode")
-    with write(db):
+    with write_transaction(db):
         last = last_digest(db, sub.name)
         through = db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
         if last:

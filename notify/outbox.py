@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import json
 import logging
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Mapping
 
 from sqlite_utils import Database
 
 from notify.channels import Channel
 from notify.events import event_rows
 from notify.render import Message, TemplateSpec, context, render
+from snapshots.sqlutil import write_transaction
 
 log = logging.getLogger(__name__)
 
@@ -49,22 +49,6 @@ def enqueue(db: Database, events: Iterable[dict[str, Any]], channels: Iterable[s
     return len(rows)
 
 
-@contextmanager
-def write(db: Database) -> Iterator[Database]:
-    """A write transaction that takes the lock up front (or a savepoint inside one already open)."""
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")
-
-
 @dataclass
 class SendReport:
     sent: int = 0
@@ -74,7 +58,7 @@ class SendReport:
 
 
 def _claim(db: Database, now: datetime) -> list[dict[str, Any]]:
-    with write(db):
+    with write_transaction(db):
         rows = list(db.query("SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? "
                              "ORDER BY id", [iso(now)]))
         for start in range(0, len(rows), 500):
@@ -138,7 +122,7 @@ def _send(db: Database, channels: Mapping[str, Channel], name: str, subscription
 
 def _finish(db: Database, rows: list[dict[str, Any]], now: datetime, ok: bool, error: str | None,
             policy: Policy, report: SendReport, final: bool = False) -> None:
-    with write(db):
+    with write_transaction(db):
         for row in rows:
             attempts = row["attempts"] + 1
             if ok:

@@ -1,6 +1,7 @@
 """Batched SQL helpers for the hot path of a run."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
 from sqlite_utils import Database
@@ -21,3 +22,23 @@ def insert_rows(db: Database, table: str, rows: list[dict[str, Any]], replace: b
     verb = "INSERT OR REPLACE" if replace else "INSERT"
     db.conn.executemany(f"{verb} INTO [{table}] ({', '.join(f'[{n}]' for n in names)}) "
                         f"VALUES ({', '.join(':' + n for n in names)})", rows)
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """A write transaction, or a savepoint inside one already open.
+
+    BEGIN IMMEDIATE takes the write lock up front: under WAL a deferred transaction that reads
+    and then writes fails at once if another connection wrote in between, instead of waiting
+    for the busy timeout."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    db.conn.execute("COMMIT")

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, ContextManager, Iterable
 
 from sqlite_utils import Database
 
@@ -14,6 +13,7 @@ from crawler.posting import Posting
 from snapshots.completeness import COMPLETE, FAILED, Outcome
 from snapshots.detect import Detection, Rules, detect, iso
 from snapshots.schema import ensure_schema, schema_is_current
+from snapshots.sqlutil import write_transaction
 
 
 class StoreError(Exception):
@@ -42,22 +42,8 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    @contextmanager
-    def atomic(self) -> Iterator[Database]:
-        """A write transaction. BEGIN IMMEDIATE takes the write lock up front: under WAL a
-        deferred transaction that reads and then writes fails at once if another connection
-        wrote in between, instead of waiting for the busy timeout."""
-        if self.db.conn.in_transaction:
-            with self.db.atomic():  # nested: a savepoint
-                yield self.db
-            return
-        self.db.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.rollback()
-            raise
-        self.db.conn.execute("COMMIT")
+    def atomic(self) -> ContextManager[Database]:
+        return write_transaction(self.db)
 
     # -- runs ---------------------------------------------------------------------------------
 

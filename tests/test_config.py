@@ -49,6 +49,8 @@ def test_good_config_loads() -> None:
     (GOOD + "  subscriptions:\n    - {name: s, channels: [mail]}\n", "names unknown channel(s): mail"),
     (GOOD.replace("sources:\n", "sources:\n  - {name: pinboard, kind: lever, board: b}\n"),
      "two sources are named 'pinboard'"),
+    (GOOD.replace("    board: pinboard\n", "    board: pinboard\n    ignore_fields: [descripton]\n"),
+     "'descripton': only fields that can make an `updated` event can be ignored"),
     ("sources: [\n", "c.yaml:2: not valid YAML"),
     ("- just\n- a list\n", "must be a mapping"),
 ])

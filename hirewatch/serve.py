@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from hirewatch.datasette_metadata import metadata
+from scheduler.runner import die_with_parent
 
 
 def datasette_available() -> bool:
@@ -36,7 +37,9 @@ def serve(database: Path, host: str, port: int, extra: Sequence[str] = ()) -> in
     with tempfile.TemporaryDirectory(prefix="hirewatch-datasette-") as tmp:
         metadata_file = Path(tmp) / "metadata.json"
         metadata_file.write_text(json.dumps(metadata(Path(database).stem), indent=2))
-        child = subprocess.Popen(command(Path(database), metadata_file, host, port, extra))
+        # Datasette must not outlive us, even when we are killed without a chance to stop it.
+        child = subprocess.Popen(command(Path(database), metadata_file, host, port, extra),
+                                 preexec_fn=die_with_parent)
 
         def stop(*_: Any) -> None:
             child.terminate()

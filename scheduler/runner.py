@@ -49,7 +49,7 @@ class LocalRunner:
             with open(work / "crawl.log", "wb") as log:
                 proc = subprocess.Popen([sys.executable, "-m", "crawler.run", str(work / "job.json")],
                                         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        start_new_session=True, preexec_fn=_die_with_parent)
+                                        start_new_session=True, preexec_fn=die_with_parent)
                 crashed = self._wait(proc, started + timeout, stop)
             result = CrawlResult(items=_read_items(work / "items.jsonl"), crashed=crashed)
             stats_file = work / "stats.json"
@@ -96,8 +96,8 @@ class LocalRunner:
                 continue
 
 
-def _die_with_parent() -> None:
-    """In the child: a daemon killed with SIGKILL must not leave its crawls running (Linux only)."""
+def die_with_parent() -> None:
+    """`preexec_fn` for a child process: it gets SIGKILL when its parent dies, even by SIGKILL (Linux only)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG

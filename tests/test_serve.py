@@ -72,8 +72,12 @@ def start_serve(project: Project) -> Served:
 
 def stop(served: Served) -> None:
     if served.process.poll() is None:
-        served.process.kill()
-        served.process.wait()
+        served.process.terminate()  # `serve` stops Datasette on SIGTERM
+        try:
+            served.process.wait(10)
+        except subprocess.TimeoutExpired:
+            served.process.kill()
+            served.process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +156,18 @@ def test_serve_without_datasette_says_how_to_install(project: Project, monkeypat
     result = project.run("serve")
     assert result.exit_code == 1
     assert "pip install 'hirewatch[web]'" in result.output
+
+
+def test_datasette_dies_with_a_killed_serve(query_data: QueryData, tmp_path: Path) -> None:
+    served = start_serve(query_data.copy(tmp_path))
+    port = int(served.url.rsplit(":", 1)[1])
+    served.process.kill()  # no chance to stop its child itself
+    served.process.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            return
+        time.sleep(0.2)
+    pytest.fail("Datasette outlived the killed `hirewatch serve`")

@@ -49,4 +49,11 @@ ITEM_PIPELINES = {
     "crawler.pipelines.NormalizePipeline": 100,
 }
 
+# On Scrapyd nodes the final stats are written next to the items feed, for the central daemon
+# to fetch (crawler.extensions.StatsBesideFeed); local crawls write theirs from crawler.run.
+HIREWATCH_STATS_BESIDE_FEED = False
+EXTENSIONS = {
+    "crawler.extensions.StatsBesideFeed": 1000,
+}
+
 FEED_EXPORT_ENCODING = "utf-8"

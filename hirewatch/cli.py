@@ -59,4 +59,4 @@ def main() -> None:
 
 
 # Last, because each command module registers itself on `cli` above.
-from hirewatch.commands import crawl, notify, query, service  # noqa: E402,F401
+from hirewatch.commands import crawl, deploy, notify, query, service  # noqa: E402,F401

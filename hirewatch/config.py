@@ -369,6 +369,50 @@ class Notify(Strict):
         return found
 
 
+class NodeAuth(Strict):
+    username: str
+    password: str  # use ${ENV}: the node's scrapyd.conf username/password
+
+
+class ScrapydNode(Strict):
+    url: str
+    auth: NodeAuth | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def plain_url(cls, value: Any) -> Any:
+        return {"url": value} if isinstance(value, str) else value
+
+    @field_validator("url")
+    @classmethod
+    def http_url(cls, url: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", url):
+            raise ValueError(f"not a Scrapyd URL: {url!r} (use e.g. http://10.0.0.5:6800)")
+        return url.rstrip("/")
+
+
+class Runner(Strict):
+    """Where crawls run: child processes on this machine, or Scrapyd nodes."""
+    kind: Literal["local", "scrapyd"] = "local"
+    nodes: list[ScrapydNode] = []
+    project: str = Field(default="hirewatch", pattern=r"^[A-Za-z0-9_-]+$")  # the Scrapyd project name
+    poll: Duration = timedelta(seconds=2)  # how often a node is asked about a running crawl
+    cache_dir: str | None = None  # HTTP cache folder on each node (a node-side path); unset: no cache there
+
+    @model_validator(mode="after")
+    def nodes_for_scrapyd(self) -> "Runner":
+        if self.kind == "scrapyd" and not self.nodes:
+            raise ValueError("a scrapyd runner needs 'nodes' (e.g. [http://10.0.0.5:6800])")
+        if self.kind == "local" and (self.nodes or self.cache_dir):
+            raise ValueError("'nodes' and 'cache_dir' are for kind: scrapyd")
+        if self.poll.total_seconds() <= 0:
+            raise ValueError("'poll' must be positive")
+        urls = [node.url for node in self.nodes]
+        if len(set(urls)) != len(urls):
+            raise ValueError("a node is listed twice")
+        return self
+
+
 class Config(Strict):
     database: Path = Path("hirewatch.db")
     sources: list[Source] = []
@@ -377,6 +421,7 @@ class Config(Strict):
     notify: Notify = Notify()
     daemon: Daemon = Daemon()
     retention: Retention = Retention()
+    runner: Runner = Runner()
 
     @model_validator(mode="after")
     def unique_names(self) -> "Config":

@@ -14,6 +14,8 @@ from notify.outbox import Policy
 from notify.subscriptions import Subscription, route
 from scheduler.crawl import Router, SourceJob
 from scheduler.daemon import ScheduledDigest
+from scheduler.runner import LocalRunner, Runner
+from scheduler.scrapyd import Node, ScrapydRunner
 from snapshots.detect import Rules
 from snapshots.identity import IdentityRules
 
@@ -46,6 +48,19 @@ def source_job(config: Config, source: Source) -> SourceJob:
                     identity=IdentityRules(**config.detection.identity.model_dump())),
         notify_on_first_run=source.notify_on_first_run,
     )
+
+
+def scrapyd_nodes(config: Config) -> list[Node]:
+    return [Node(n.url, n.auth.username if n.auth else None, n.auth.password if n.auth else None)
+            for n in config.runner.nodes]
+
+
+def runner(config: Config, grace: float = 10.0) -> Runner:
+    """Where crawls run (`runner:` in the config): child processes here, or Scrapyd nodes."""
+    if config.runner.kind == "scrapyd":
+        return ScrapydRunner(scrapyd_nodes(config), config.runner.project, config.runner.poll.total_seconds(),
+                             grace, config.runner.cache_dir)
+    return LocalRunner(grace=grace)
 
 
 def channels(config: Config) -> dict[str, Channel]:

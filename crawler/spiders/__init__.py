@@ -15,6 +15,9 @@ SPIDERS: dict[str, type["JobSpider"]] = {}
 def register(cls: type["JobSpider"]) -> type["JobSpider"]:
     if cls.kind in SPIDERS:
         raise ValueError(f"source kind {cls.kind!r} registered twice")
+    # Scrapyd (and `scrapy list`) knows spiders by a class-level name: the kind. Each crawl
+    # still takes its source's name at init, which the items and stats carry.
+    cls.name = cls.kind
     SPIDERS[cls.kind] = cls
     return cls
 

@@ -11,7 +11,6 @@ from hirewatch.config import Config, ConfigError
 from hirewatch.progress import CrawlProgress
 from scheduler.crawl import crawl_source
 from scheduler.daemon import ScheduledSource
-from scheduler.runner import LocalRunner
 
 
 def scheduled_sources(config: Config, names: tuple[str, ...] = ()) -> list[ScheduledSource]:
@@ -35,7 +34,7 @@ def crawl(ctx: click.Context, sources: tuple[str, ...]) -> None:
     if not chosen:
         fail("no sources to crawl: add one under 'sources:' in the config")
     store = open_store(config)
-    channels, router, runner, policy = (wiring.channels(config), wiring.router(config), LocalRunner(),
+    channels, router, runner, policy = (wiring.channels(config), wiring.router(config), wiring.runner(config),
                                         wiring.policy(config))
     code = EXIT_OK
     with CrawlProgress([item.job.name for item in chosen]) as progress:

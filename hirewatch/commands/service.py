@@ -13,11 +13,12 @@ from hirewatch import wiring
 from hirewatch.cli import EXIT_RUN_PROBLEM, cli, fail, get_config, open_store
 from hirewatch.commands.crawl import crawl, scheduled_sources
 from hirewatch.config import Config
+from hirewatch.deploy import build_egg, node_egg
 from hirewatch.logs import setup_logging
 from hirewatch.output import age, emit
 from notify.outbox import outbox_summary
 from scheduler.daemon import AlreadyRunning, Daemon, ScheduledSource
-from scheduler.runner import LocalRunner
+from scheduler.scrapyd import node_statuses
 from snapshots import status as store_status
 
 
@@ -44,7 +45,7 @@ def run_daemon(config: Config, sources: list[ScheduledSource], **kwargs: Any) ->
     health = (settings.health.host, settings.health.port) if settings.health else None
     kwargs.setdefault("deliver_every", settings.deliver_every.total_seconds())
     daemon = Daemon(config.database, sources, wiring.channels(config), wiring.router(config),
-                    runner=LocalRunner(grace=settings.grace.total_seconds()), policy=wiring.policy(config),
+                    runner=wiring.runner(config, settings.grace.total_seconds()), policy=wiring.policy(config),
                     workers=settings.workers, health=health, digests=wiring.scheduled_digests(config), **kwargs)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: daemon.stop())
@@ -72,8 +73,10 @@ def status(ctx: click.Context, fmt_: str) -> None:
                      "failures": row.get("consecutive_failures") or 0, "why": row.get("last_reason")})
     outbox = outbox_summary(store.db)
     store.close()
+    nodes = scrapyd_nodes(config)
     if fmt_ == "json":
-        click.echo(json.dumps({"sources": rows, "outbox": outbox}, indent=2, default=str))
+        click.echo(json.dumps({"sources": rows, "outbox": outbox, **({"nodes": nodes} if nodes else {})},
+                              indent=2, default=str))
         return
     for row in rows:
         row["last_run"] = age(row["last_run"], now) if row["last_run"] else "—"
@@ -85,6 +88,25 @@ def status(ctx: click.Context, fmt_: str) -> None:
     for failure in outbox["last_failures"]:
         click.echo(f"  failed: delivery {failure['id']} to {failure['channel']} after {failure['attempts']} "
                    f"attempt(s): {failure['last_error']}")
+    if nodes:
+        emit(nodes, "table", ("node", "state", "running", "pending", "egg", "why"), title="scrapyd nodes")
+
+
+def scrapyd_nodes(config: Config) -> list[dict[str, Any]]:
+    """Each Scrapyd node: up or down (a down node gets no crawls), its jobs, and whether its egg is current."""
+    if config.runner.kind != "scrapyd":
+        return []
+    nodes = wiring.scrapyd_nodes(config)
+    egg = build_egg()
+    rows = []
+    for status in node_statuses(nodes):
+        found = node_egg(status.node, config.runner.project, egg) if status.up else None
+        rows.append({"node": status.node.url, "state": "up" if status.up else "down",
+                     "running": status.running if status.up else None,
+                     "pending": status.pending if status.up else None,
+                     "egg": found.state if found else None, "version": found.version if found else None,
+                     "why": status.error or (found.summary if found and not found.ok else None)})
+    return rows
 
 
 @cli.command()

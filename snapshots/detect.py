@@ -49,7 +49,8 @@ def detect(db: Database, source: str, run_id: int, postings: Iterable[Posting], 
         if posting.closed_hint:
             gone.add(posting.external_id)
             continue
-        posting.content_hash = content_hash(posting, rules.ignore_fields)
+        if rules.ignore_fields or not posting.content_hash:  # else the pipeline's hash is the same
+            posting.content_hash = content_hash(posting, rules.ignore_fields)
         incoming[posting.external_id] = posting  # a board listing a posting twice: the last copy wins
 
     stored = {row["external_id"]: row for row in db.query(

@@ -11,14 +11,14 @@ import time
 import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
 from scheduler.daemon import ScheduledSource
 from scheduler.crawl import SourceJob
 from snapshots.store import Store
-from tests.conftest import Board, Project, Receiver, fixture_json
+from tests.conftest import Board, Project, Receiver, fixture_json, wait_for
 
 GH = "/v1/boards/{}/jobs"
 
@@ -56,16 +56,6 @@ def daemons():
     yield start
     for daemon in started:
         daemon.close()
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 30, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def runs(project: Project, source: str | None = None, status: str | None = None) -> list[dict[str, Any]]:

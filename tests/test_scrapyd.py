@@ -9,10 +9,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import pytest
 
@@ -20,7 +19,7 @@ from crawler.spiders import SPIDERS
 from hirewatch.deploy import build_egg
 from scheduler.scrapyd import Node, job_source
 from snapshots.store import Store
-from tests.conftest import Board, Project, Receiver, Route, fixture_json
+from tests.conftest import Board, Project, Receiver, Route, fixture_json, wait_for
 from tests.scrapyd_servers import ScrapydProcess, start_nodes
 
 GH = "/v1/boards/{}/jobs"
@@ -48,16 +47,6 @@ def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[ScrapydProc
     finally:
         for node in started:
             node.kill()
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def runs(project: Project, source: str | None = None) -> list[dict[str, Any]]:
